@@ -231,46 +231,108 @@ def modelform_validation(loops, context):
     return timed(loops, body)
 
 
-def generated_app(label, count):
-    """Return make_apps() writing app `label` with `count` related models."""
+def generated_app(label, count, change=False):
+    """Return make_apps() that writes app `label`: `count` related models and
+    their initial migration, written from the same spec (makemigrations would
+    spend minutes in the optimizer for hundreds of models). With `change`,
+    models.py adds a field the migration lacks.
+    """
+
+    def spec(i):
+        fields = [
+            ("name", "models.CharField(max_length=100)"),
+            ("value", "models.IntegerField(db_index=True)" if i % 5 == 0
+             else "models.IntegerField()"),
+            ("created", "models.DateTimeField(auto_now_add=True)"),
+        ]
+        relations = []
+        if i:
+            relations.append(("parent", "ForeignKey", (i - 1) // 2))
+        if i and i % 10 == 0:
+            relations.append(("others", "ManyToManyField", i // 2))
+        constraint = (
+            f"models.UniqueConstraint(fields=('name', 'value'), name='{label}_{i}_uniq')"
+            if i % 7 == 0
+            else None
+        )
+        return fields, relations, constraint
+
+    def models_py():
+        lines = ["from django.db import models", ""]
+        for i in range(count):
+            fields, relations, constraint = spec(i)
+            lines += ["", f"class Model{i}(models.Model):"]
+            lines += [f"    {name} = {field}" for name, field in fields]
+            for name, kind, target in relations:
+                on_delete = ", models.CASCADE" if kind == "ForeignKey" else ""
+                lines.append(
+                    f"    {name} = models.{kind}('Model{target}'{on_delete})"
+                )
+            if change and i == count - 1:
+                lines.append("    extra = models.IntegerField(null=True)")
+            if constraint:
+                lines += ["", "    class Meta:", f"        constraints = [{constraint}]"]
+        return "\n".join(lines) + "\n"
+
+    def migration_py():
+        lines = [
+            "import django.db.models.deletion",
+            "from django.db import migrations, models",
+            "",
+            "",
+            "class Migration(migrations.Migration):",
+            "    initial = True",
+            "    dependencies = []",
+            "    operations = [",
+        ]
+        for i in range(count):
+            fields, relations, constraint = spec(i)
+            lines += [
+                "        migrations.CreateModel(",
+                f"            name='Model{i}',",
+                "            fields=[",
+                "                ('id', models.AutoField(auto_created=True, "
+                "primary_key=True, serialize=False, verbose_name='ID')),",
+            ]
+            lines += [f"                ('{name}', {field})," for name, field in fields]
+            for name, kind, target in relations:
+                on_delete = (
+                    "on_delete=django.db.models.deletion.CASCADE, "
+                    if kind == "ForeignKey"
+                    else ""
+                )
+                lines.append(
+                    f"                ('{name}', models.{kind}({on_delete}"
+                    f"to='{label}.model{target}')),"
+                )
+            lines.append("            ],")
+            if constraint:
+                lines.append(f"            options={{'constraints': [{constraint}]}},")
+            lines.append("        ),")
+        lines.append("    ]")
+        return "\n".join(lines) + "\n"
 
     def make_apps(workdir):
         package = workdir / label
         (package / "migrations").mkdir(parents=True)
         (package / "__init__.py").write_text("")
+        (package / "models.py").write_text(models_py())
         (package / "migrations" / "__init__.py").write_text("")
-        lines = ["from django.db import models", ""]
-        for i in range(count):
-            lines += [
-                "",
-                f"class Model{i}(models.Model):",
-                "    name = models.CharField(max_length=100)",
-                f"    value = models.IntegerField(db_index={i % 5 == 0})",
-                "    created = models.DateTimeField(auto_now_add=True)",
-            ]
-            if i:
-                lines.append(
-                    f"    parent = models.ForeignKey('Model{i - 1}', models.CASCADE)"
-                )
-            if i and i % 10 == 0:
-                lines.append(f"    others = models.ManyToManyField('Model{i // 2}')")
-            if i % 7 == 0:
-                lines += [
-                    "",
-                    "    class Meta:",
-                    "        constraints = [models.UniqueConstraint(",
-                    f"            fields=['name', 'value'], name='{label}_{i}_uniq'",
-                    "        )]",
-                ]
-        (package / "models.py").write_text("\n".join(lines) + "\n")
+        (package / "empty_migrations").mkdir()
+        (package / "empty_migrations" / "__init__.py").write_text("")
+        (package / "migrations" / "0001_initial.py").write_text(migration_py())
         return [label]
 
     return make_apps
 
 
-@benchmark("autodetector_500", make_apps=generated_app("bench500", 500))
+@benchmark(
+    "autodetector_500",
+    make_apps=generated_app("bench500", 500, change=True),
+    slow=True,
+)
 def autodetector(loops, context):
-    """makemigrations --dry-run of a new app of 500 related models."""
+    """makemigrations --dry-run in a 500-model app whose last model changed."""
     from django.core.management import call_command
 
     return timed(
@@ -279,17 +341,7 @@ def autodetector(loops, context):
     )
 
 
-def make_migrations_100():
-    from django.core.management import call_command
-
-    call_command("makemigrations", "bench100", verbosity=0)
-
-
-@benchmark(
-    "migrate_100",
-    make_apps=generated_app("bench100", 100),
-    setup=make_migrations_100,
-)
+@benchmark("migrate_100", make_apps=generated_app("bench100", 100), slow=True)
 def migrate(loops, context):
     """migrate a new app of 100 models (unapplied again outside the timing)."""
     from django.core.management import call_command
@@ -297,5 +349,18 @@ def migrate(loops, context):
     total = 0.0
     for _ in range(loops):
         total += timed(1, lambda _: call_command("migrate", "bench100", verbosity=0))
-        call_command("migrate", "bench100", "zero", verbosity=0)
+        unmigrate("bench100")
     return total
+
+
+def unmigrate(label):
+    """Drop an app's tables and forget its migrations (migrate zero of 100
+    CreateModel operations spends most of a minute re-rendering states)."""
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    with connection.schema_editor() as editor:
+        for model in reversed(list(apps.get_app_config(label).get_models())):
+            editor.delete_model(model)
+    MigrationRecorder(connection).migration_qs.filter(app=label).delete()

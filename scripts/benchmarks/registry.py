@@ -20,6 +20,9 @@ class Benchmark:
     # rather than with pristine Django.
     requires: Callable | None = None
     baseline: str | None = None
+    # A benchmark that takes seconds per call: scripts/bench runs it with one
+    # value, one loop and no warmup per round.
+    slow: bool = False
     doc: str = field(default="")
 
 
