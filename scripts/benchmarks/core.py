@@ -79,9 +79,8 @@ def save_update(loops, context):
 @benchmark("create", setup=populate)
 def create(loops, context):
     """Manager.create() of a row (an INSERT), rolled back outside the timing."""
-    from django.db import transaction
-
     from benchapp.models import Book
+    from django.db import transaction
 
     author, publisher = context["authors"][0], context["publishers"][0]
     total = 0.0
@@ -104,9 +103,8 @@ def create(loops, context):
 @benchmark("bulk_create_1000", setup=populate)
 def bulk_create(loops, context):
     """bulk_create() of 1,000 rows."""
-    from django.db import transaction
-
     from benchapp.models import Book
+    from django.db import transaction
 
     author, publisher = context["authors"][0], context["publishers"][0]
     total = 0.0
@@ -121,9 +119,8 @@ def bulk_create(loops, context):
 @benchmark("query_compile")
 def query_compile(loops, context):
     """Build and compile a chained filter (no database round trip)."""
-    from django.db.models import F, Q
-
     from benchapp.models import Book
+    from django.db.models import F, Q
 
     def body(_):
         qs = (
@@ -153,9 +150,7 @@ def prefetch_related(loops, context):
     """30 authors, their 300 books and those books' tags (three queries)."""
     from benchapp.models import Author
 
-    return timed(
-        loops, lambda _: list(Author.objects.prefetch_related("books__tags"))
-    )
+    return timed(loops, lambda _: list(Author.objects.prefetch_related("books__tags")))
 
 
 @benchmark("values", setup=populate)
@@ -172,9 +167,8 @@ def values(loops, context):
 @benchmark("aggregate", setup=populate)
 def aggregate(loops, context):
     """An aggregate over the table and a GROUP BY annotation."""
-    from django.db.models import Avg, Count, Max
-
     from benchapp.models import Author, Book
+    from django.db.models import Avg, Count, Max
 
     def body(_):
         Book.objects.aggregate(Avg("price"), Max("pages"), Count("id"))
@@ -186,9 +180,8 @@ def aggregate(loops, context):
 @benchmark("cascade_delete", setup=populate)
 def cascade_delete(loops, context):
     """Delete an author: the collector cascades to 10 books, tags, reviews."""
-    from django.db import transaction
-
     from benchapp.models import Author
+    from django.db import transaction
 
     total = 0.0
     for _ in range(loops):
@@ -202,9 +195,8 @@ def cascade_delete(loops, context):
 @benchmark("modelform_validation", setup=populate)
 def modelform_validation(loops, context):
     """Validate a ModelForm with foreign key and many-to-many choices."""
-    from django import forms
-
     from benchapp.models import Book
+    from django import forms
 
     class BookForm(forms.ModelForm):
         class Meta:
@@ -241,8 +233,14 @@ def generated_app(label, count, change=False):
     def spec(i):
         fields = [
             ("name", "models.CharField(max_length=100)"),
-            ("value", "models.IntegerField(db_index=True)" if i % 5 == 0
-             else "models.IntegerField()"),
+            (
+                "value",
+                (
+                    "models.IntegerField(db_index=True)"
+                    if i % 5 == 0
+                    else "models.IntegerField()"
+                ),
+            ),
             ("created", "models.DateTimeField(auto_now_add=True)"),
         ]
         relations = []
@@ -251,7 +249,8 @@ def generated_app(label, count, change=False):
         if i and i % 10 == 0:
             relations.append(("others", "ManyToManyField", i // 2))
         constraint = (
-            f"models.UniqueConstraint(fields=('name', 'value'), name='{label}_{i}_uniq')"
+            "models.UniqueConstraint(fields=('name', 'value'), "
+            f"name='{label}_{i}_uniq')"
             if i % 7 == 0
             else None
         )
@@ -265,13 +264,15 @@ def generated_app(label, count, change=False):
             lines += [f"    {name} = {field}" for name, field in fields]
             for name, kind, target in relations:
                 on_delete = ", models.CASCADE" if kind == "ForeignKey" else ""
-                lines.append(
-                    f"    {name} = models.{kind}('Model{target}'{on_delete})"
-                )
+                lines.append(f"    {name} = models.{kind}('Model{target}'{on_delete})")
             if change and i == count - 1:
                 lines.append("    extra = models.IntegerField(null=True)")
             if constraint:
-                lines += ["", "    class Meta:", f"        constraints = [{constraint}]"]
+                lines += [
+                    "",
+                    "    class Meta:",
+                    f"        constraints = [{constraint}]",
+                ]
         return "\n".join(lines) + "\n"
 
     def migration_py():

@@ -11,7 +11,9 @@ SCRIPTS = Path(__file__).resolve().parent.parent
 
 
 def load_bench():
-    loader = importlib.machinery.SourceFileLoader("wishlist_bench", str(SCRIPTS / "bench"))
+    loader = importlib.machinery.SourceFileLoader(
+        "wishlist_bench", str(SCRIPTS / "bench")
+    )
     spec = importlib.util.spec_from_loader("wishlist_bench", loader)
     module = importlib.util.module_from_spec(spec)
     loader.exec_module(module)
@@ -85,9 +87,7 @@ class BenchTests(unittest.TestCase):
         self.assertEqual(row[-1], "same")
 
     def test_feature_benchmark_compares_with_its_baseline(self):
-        rounds = [
-            {"pristine": {}, "fork": {"feature": [2.0], "by_hand": [1.0]}}
-        ] * 2
+        rounds = [{"pristine": {}, "fork": {"feature": [2.0], "by_hand": [1.0]}}] * 2
         rows = self.bench.compare(rounds, {"feature": "by_hand"})
         labels = [row[0] for row in rows]
         self.assertIn("feature vs by_hand", labels)

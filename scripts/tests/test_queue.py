@@ -28,14 +28,14 @@ IDENTITY = {
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 
-INIT = '''from django.utils.version import get_version
+INIT = """from django.utils.version import get_version
 
 VERSION = ({version}, "final", 0)
 
 __version__ = get_version(VERSION)
-'''
+"""
 
-LABELLED_INIT = '''from django.utils.version import get_version
+LABELLED_INIT = """from django.utils.version import get_version
 
 VERSION = ({version}, "final", 0)
 
@@ -43,7 +43,7 @@ VERSION = ({version}, "final", 0)
 VERSION_LABEL = "wishlist.1"
 
 __version__ = get_version()
-'''
+"""
 
 
 def load_queue():
@@ -127,9 +127,7 @@ class QueueTestCase(unittest.TestCase):
         self.git("commit", "-q", "-m", message)
 
     def snapshot(self):
-        return {
-            p.name: p.read_bytes() for p in sorted(self.patches.iterdir())
-        }
+        return {p.name: p.read_bytes() for p in sorted(self.patches.iterdir())}
 
     def make_queue(self):
         """A two-patch queue, exported to patches/."""
@@ -200,9 +198,7 @@ class ApplyExportTests(QueueTestCase):
         )
         result = self.queue("apply", "--force", check=False)
         self.assertNotEqual(result.returncode, 0)
-        self.assertIn(
-            "patch 0002-Added-a-feature.patch does not apply", result.stderr
-        )
+        self.assertIn("patch 0002-Added-a-feature.patch does not apply", result.stderr)
         # git's own explanation is shown.
         self.assertIn("django/db.py", result.stderr)
 
@@ -304,7 +300,9 @@ class RebaseTests(QueueTestCase):
         )
         self.queue("rebase", "6.1.3")
         result = self.queue("rebase", "6.1.4")
-        self.assertIn("rebasing 2 patch(es) from Django 6.1.3 onto 6.1.4", result.stdout)
+        self.assertIn(
+            "rebasing 2 patch(es) from Django 6.1.3 onto 6.1.4", result.stdout
+        )
         config = (self.root / "setup.cfg").read_text()
         self.assertIn("base = 6.1.4\n", config)
         self.assertIn(f"base-sha256 = {sha_614}\n", config)
@@ -336,7 +334,9 @@ class RebaseTests(QueueTestCase):
         self.assertIn("CONFLICT in 0002-Added-a-feature.patch", result.stdout)
         self.assertIn("    django/db.py", result.stdout)
         # Resolving it and exporting records the new base.
-        (self.tree / "django/db.py").write_text(db.replace("LINE_20 = 20", "LINE_20 = 'twenty'"))
+        (self.tree / "django/db.py").write_text(
+            db.replace("LINE_20 = 20", "LINE_20 = 'twenty'")
+        )
         self.git("add", "django/db.py")
         subprocess.run(
             ["git", "rebase", "--continue"],
@@ -401,9 +401,7 @@ class MessageLintTests(unittest.TestCase):
 
 class HelpTests(unittest.TestCase):
     def test_every_command_has_help(self):
-        commands = (
-            "apply export status check build test docs verify rebase".split()
-        )
+        commands = "apply export status check build test docs verify rebase".split()
         main = subprocess.run(
             [sys.executable, str(QUEUE), "--help"], capture_output=True, text=True
         )
