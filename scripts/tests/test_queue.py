@@ -262,6 +262,36 @@ class StatusTests(QueueTestCase):
         self.git("commit", "-q", "--amend", "-m", "Added a better feature.")
         self.assertStatus("new or changed: 0002-Added-a-better-feature.patch")
 
+    def test_hand_edited_series_agrees_after_apply(self):
+        series = self.patches / "series"
+        series.write_text("# The queue.\n" + series.read_text())
+        self.queue("apply")
+        self.queue("status")
+
+    def test_stash_is_work(self):
+        (self.tree / "django/db.py").write_text("changed\n")
+        self.git("stash", "-q")
+        self.assertStatus("stashed changes")
+        result = self.queue("apply", check=False)
+        self.assertNotEqual(result.returncode, 0)
+
+    def test_other_branch_is_work(self):
+        self.git("checkout", "-q", "-b", "feature")
+        self.commit("django/new.py", "X = 1\n", "Added new.\n\nWishlist-Item: 0")
+        self.git("checkout", "-q", "main")
+        self.assertStatus("branch feature of tree/ has commits that HEAD lacks")
+
+    def test_export_refuses_to_overwrite_changed_patches(self):
+        patch = self.patches / "0002-Added-a-feature.patch"
+        edited = patch.read_text().replace("Added a feature.", "Edited.")
+        patch.write_text(edited)
+        result = self.queue("export", check=False)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("--force", result.stderr)
+        self.assertEqual(patch.read_text(), edited)
+        self.queue("export", "--force")
+        self.assertNotEqual(patch.read_text(), edited)
+
     def test_patches_changed_since_apply(self):
         patch = self.patches / "0002-Added-a-feature.patch"
         patch.write_text(patch.read_text().replace("Added a feature.", "Edited."))
@@ -345,6 +375,7 @@ class RebaseTests(QueueTestCase):
             check=True,
             capture_output=True,
         )
+        self.assertEqual(self.git("branch", "--show-current").strip(), "main")
         self.queue("export")
         self.assertIn("base = 6.1.3\n", (self.root / "setup.cfg").read_text())
         self.queue("status")
