@@ -12,7 +12,10 @@ namespace = runpy.run_path("docs/lint.py", run_name="django_docs_lint")
 sys.exit(
     namespace["main"](
         [
+            "sphinx-lint",  # main() drops argv[0], like sys.argv's.
             *sys.argv[1:],
+            "--jobs",
+            "1",
             "--enable",
             "all",
             "--disable",
