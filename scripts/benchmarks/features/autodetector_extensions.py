@@ -19,7 +19,10 @@ def has_extensions():
 
 
 def extensions_app(workdir):
-    """An app whose config registers ten extensions that return nothing."""
+    """
+    An app whose config registers ten extensions: each compares an option
+    that no model sets and returns nothing.
+    """
     package = workdir / EXTENSIONS_APP
     package.mkdir()
     (package / "__init__.py").write_text("")
@@ -33,8 +36,11 @@ def extensions_app(workdir):
             "",
             f"class Extension{i}(AutodetectorExtension):",
             "    def generate_altered_model(self, old_model_state, new_model_state):",
-            "        if old_model_state.options != new_model_state.options:",
-            "            return []",
+            f"        option = 'option_{i}'",
+            "        if old_model_state.options.get(option) != (",
+            "            new_model_state.options.get(option)",
+            "        ):",
+            "            raise AssertionError(option)",
             "        return ()",
             "",
         ]
