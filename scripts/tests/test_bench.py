@@ -1,29 +1,16 @@
 """Tests of scripts/bench's parsing and comparison (no benchmark is run)."""
 
-import importlib.machinery
-import importlib.util
 import json
 import tempfile
 import unittest
-from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parent.parent
-
-
-def load_bench():
-    loader = importlib.machinery.SourceFileLoader(
-        "wishlist_bench", str(SCRIPTS / "bench")
-    )
-    spec = importlib.util.spec_from_loader("wishlist_bench", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
+from scriptloader import load_script
 
 
 class BenchTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.bench = load_bench()
+        cls.bench = load_script("bench")
 
     def test_load_values(self):
         data = {

@@ -1,11 +1,11 @@
 """Tests of scripts/bench-assertion-constraint: its helpers, and a tiny run."""
 
-import importlib.machinery
-import importlib.util
 import subprocess
 import unittest
 from collections import Counter
 from pathlib import Path
+
+from scriptloader import load_script
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 SCRIPT = SCRIPTS / "bench-assertion-constraint"
@@ -17,26 +17,16 @@ def can_run():
         SCRIPTS.parent / "tree" / "django" / "db" / "models" / "constraints.py"
     )
     return (
-        load_script().PYTHON.exists()
+        load_script(SCRIPT.name).PYTHON.exists()
         and constraints.exists()
         and "class AssertionConstraint" in constraints.read_text()
     )
 
 
-def load_script():
-    loader = importlib.machinery.SourceFileLoader(
-        "wishlist_bench_assertion_constraint", str(SCRIPT)
-    )
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
 class BenchAssertionConstraintTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.bench = load_script()
+        cls.bench = load_script(SCRIPT.name)
 
     def test_spread_rows(self):
         pairs = self.bench.spread_rows(list(range(100, 110)), [1, 2, 3], 23, 3)

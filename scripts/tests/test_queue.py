@@ -4,8 +4,6 @@ Run with: python3 -m unittest discover -s scripts/tests
 """
 
 import hashlib
-import importlib.machinery
-import importlib.util
 import io
 import os
 import shutil
@@ -15,6 +13,8 @@ import tarfile
 import tempfile
 import unittest
 from pathlib import Path
+
+from scriptloader import load_script
 
 SCRIPTS = Path(__file__).resolve().parent.parent
 QUEUE = SCRIPTS / "queue"
@@ -44,14 +44,6 @@ VERSION_LABEL = "wishlist.1"
 
 __version__ = get_version()
 """
-
-
-def load_queue():
-    loader = importlib.machinery.SourceFileLoader("wishlist_queue", str(QUEUE))
-    spec = importlib.util.spec_from_loader("wishlist_queue", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
 
 
 def make_sdist(path, version, extra=None):
@@ -391,7 +383,7 @@ class RebaseTests(QueueTestCase):
 class MessageLintTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.queue = load_queue()
+        cls.queue = load_script("queue")
 
     def lint(self, subject, body="Why.\n\nWishlist-Item: 3\n"):
         return self.queue.lint_message(subject, body)
