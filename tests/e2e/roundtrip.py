@@ -63,6 +63,10 @@ class Step:
         on; None for all.
     answers: the lines typed at makemigrations' questions (e.g. "y" to
         confirm a rename); an unexpected question fails the step.
+    migrate_error: a regular expression of the error that migrate must fail
+        with. The step's check then runs, e.g. to assert that no rows were
+        lost, and the migrations written at this step are deleted, as a user
+        fixing the models would, before the next step.
     """
 
     name: str
@@ -74,6 +78,7 @@ class Step:
     files: dict = dataclasses.field(default_factory=dict)
     vendors: tuple | None = None
     answers: tuple = ()
+    migrate_error: str | None = None
 
 
 @dataclasses.dataclass
@@ -319,13 +324,26 @@ class Project:
             app: [name for name in after[app] if name not in before[app]]
             for app in after
         }
-        self.manage("migrate", "--noinput")
+        if step.migrate_error:
+            output = self.manage("migrate", "--noinput", expect_failure=True)
+            if not re.search(step.migrate_error, output):
+                raise StepFailed(
+                    f"migrate didn't fail with {step.migrate_error!r}:\n"
+                    + textwrap.indent(output.strip()[-3000:], "    ")
+                )
+        else:
+            self.manage("migrate", "--noinput")
         self.manage(
             "e2e",
             "step",
             str(index),
             json.dumps({app: names for app, names in new.items() if names}),
         )
+        if step.migrate_error:
+            for app, names in new.items():
+                for name in names:
+                    (self.directory / app / "migrations" / name).unlink()
+            return False
         return True
 
     def squash(self):
@@ -336,6 +354,8 @@ class Project:
                 )
         self.manage("migrate", "--noinput", "--database", "squash")
         self.manage("e2e", "compare", "default", "squash")
+        # The state of the squashed migrations is the models'.
+        self.manage("makemigrations", "--check", "--dry-run")
         # The squashed migrations replace the others once applied; the
         # round trip is done with the original chain.
         for app, names in self.migration_files().items():

@@ -150,6 +150,32 @@ def check_credit_renamed(ctx):
         models.OrderLine.objects.create(order=order, total=Decimal("1"))
 
 
+def check_many_toppings(ctx):
+    models = ctx.models("kitchen")
+    toppings = models.Topping.objects.bulk_create(
+        models.Topping(name=f"t{i}") for i in range(7)
+    )
+    models.Pizza.objects.create().toppings.add(*toppings)
+
+
+def check_refused(ctx):
+    # Nothing was created and nothing lost; the user then fixes the data.
+    models = ctx.models("kitchen")
+    assert not ctx.triggers(), ctx.triggers()
+    pizza = models.Pizza.objects.get()
+    assert pizza.toppings.count() == 7
+    pizza.toppings.remove(*models.Topping.objects.filter(name__in=["t5", "t6"]))
+
+
+def check_enforced(ctx):
+    from django.db import IntegrityError
+
+    models = ctx.models("kitchen")
+    pizza = models.Pizza.objects.get()
+    with ctx.raises(IntegrityError, match="pizza_at_most_5_toppings"):
+        pizza.toppings.add(models.Topping.objects.get(name="t6"))
+
+
 SCENARIOS = [
     Scenario(
         name="assertion_many_to_many",
@@ -224,6 +250,39 @@ SCENARIOS = [
                     ]
                 },
                 check=check_credit_renamed,
+            ),
+        ],
+    ),
+    Scenario(
+        name="assertion_existing_rows",
+        description="an assertion that existing rows violate isn't created",
+        apps=("kitchen",),
+        steps=[
+            Step(
+                "pizzas without an assertion",
+                models={"kitchen": pizza()},
+                operations={"kitchen": ["CreateModel(Topping)", "CreateModel(Pizza)"]},
+                check=check_many_toppings,
+            ),
+            Step(
+                "an assertion that a pizza violates",
+                models={"kitchen": pizza(AT_MOST.format(limit=5))},
+                operations={
+                    "kitchen": ["AddConstraint(pizza.pizza_at_most_5_toppings)"]
+                },
+                migrate_error=(
+                    "pizza_at_most_5_toppings: the pizza with primary key 1 "
+                    "violates the assertion."
+                ),
+                check=check_refused,
+            ),
+            Step(
+                "the assertion, once the data is fixed",
+                models={"kitchen": pizza(AT_MOST.format(limit=5))},
+                operations={
+                    "kitchen": ["AddConstraint(pizza.pizza_at_most_5_toppings)"]
+                },
+                check=check_enforced,
             ),
         ],
     ),

@@ -17,6 +17,9 @@ class Rectangle(models.Model):
         output_field={output_field},
         db_persist={db_persist},
     )
+
+    class Meta:
+        ordering = ["width", "name"]
 """
 
 
@@ -137,6 +140,9 @@ SCENARIOS = [
                                 output_field=models.IntegerField(),
                                 db_persist=True,
                             )
+
+                            class Meta:
+                                ordering = ["w", "name"]
                     """
                 },
                 operations={
