@@ -300,12 +300,33 @@ class Project:
             self.inspect()
 
     def run_step(self, index, step):
+        previous = {
+            relative: (self.directory / relative).read_text()
+            for relative in [
+                *(f"{app}/models.py" for app in step.models),
+                *step.files,
+            ]
+            if (self.directory / relative).exists()
+        }
         for app, text in step.models.items():
             self.write(f"{app}/models.py", text)
         for relative, text in step.files.items():
             self.write(relative, text)
         if step.errors:
-            output = self.manage("check", expect_failure=True)
+            try:
+                self.check_errors(step)
+            finally:
+                # Bad input isn't kept: the next step starts from the models
+                # before it.
+                for relative, text in previous.items():
+                    (self.directory / relative).write_text(text)
+            return False
+        return self.migrate_step(index, step)
+
+    def check_errors(self, step):
+            output = self.manage(
+                "check", "--database", "default", expect_failure=True
+            )
             for error in step.errors:
                 if not re.search(
                     rf"^{re.escape(step.model)}: .*\({re.escape(error)}\)",
@@ -316,7 +337,8 @@ class Project:
                         f"manage.py check didn't report {error} for "
                         f"{step.model}:\n{textwrap.indent(output, '    ')}"
                     )
-            return False
+
+    def migrate_step(self, index, step):
         before = self.migration_files()
         self.manage("makemigrations", answers=step.answers)
         after = self.migration_files()
@@ -370,7 +392,7 @@ class Project:
         models = self.manage(*args, *self.scenario.inspect)
         # The models are written unmanaged; the round trip manages them, in a
         # project of their own.
-        models = re.sub(r"\n\s+managed = False\n", "\n", models)
+        models = re.sub(r"\n\s+managed = False( +#.*)?\n", "\n", models)
         inspected = Project(
             dataclasses.replace(
                 self.scenario, apps=("inspected",), files={}, settings=""
@@ -413,6 +435,11 @@ class Project:
                 *self.scenario.inspect,
                 "--inspected",
             )
+        except StepFailed as e:
+            raise StepFailed(
+                f"the project of the models that inspectdb wrote: {e}\n"
+                + textwrap.indent(models, "    | ")
+            ) from None
         finally:
             self.log.extend(inspected.log)
 

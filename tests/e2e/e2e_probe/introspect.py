@@ -65,9 +65,10 @@ def functions(connection, cursor):
 def schema(alias="default", tables=None, names=True):
     """
     The tables and views of a database: their columns, constraints, indexes,
-    triggers, and view definitions. With names=False, constraints and indexes
-    are keyed by what they are rather than by their names (for databases made
-    by other models, e.g. inspectdb's), and check constraints are left out.
+    triggers, and view definitions. With names=False, constraints are keyed by
+    what they are rather than by their names (for databases made by other
+    models, e.g. inspectdb's), and check constraints and indexes, which
+    inspectdb doesn't write, are left out.
     """
     connection = connections[alias]
     introspection = connection.introspection
@@ -95,9 +96,12 @@ def schema(alias="default", tables=None, names=True):
             for name, constraint in introspection.get_constraints(
                 cursor, info.name
             ).items():
-                if not names and constraint.get("check") and not constraint.get(
-                    "unique"
+                if not names and not (
+                    constraint["primary_key"]
+                    or constraint["unique"]
+                    or constraint["foreign_key"]
                 ):
+                    # inspectdb writes neither check constraints nor indexes.
                     continue
                 description = {
                     "columns": constraint["columns"],

@@ -189,9 +189,15 @@ class Command(BaseCommand):
         }
         before_schema = schema()
         before_rows = checksums(ignored_columns=ignored_columns)
-        fixture = Path(tempfile.mkdtemp()) / "dump.json"
+        # XML keeps the microseconds of times, which JSON rounds.
+        fixture = Path(tempfile.mkdtemp()) / "dump.xml"
         call_command(
-            "dumpdata", *app_labels, all=True, output=str(fixture), verbosity=0
+            "dumpdata",
+            *app_labels,
+            all=True,
+            format="xml",
+            output=str(fixture),
+            verbosity=0,
         )
         executor = MigrationExecutor(connection)
         # In the order they were applied.
