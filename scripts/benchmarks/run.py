@@ -18,8 +18,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pyperf
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -54,12 +52,9 @@ def load_benchmarks():
             importlib.import_module(f"features.{path.stem}")
 
 
-def setup_django(db, apps):
-    """Configure Django for one benchmark and create its test database."""
-    import django
-    from django.conf import settings
-
-    settings.configure(
+def django_settings(db, apps):
+    """The settings of a benchmark's process: its database and apps."""
+    return dict(
         DEBUG=False,
         DATABASES={"default": dict(DATABASES[db])},
         INSTALLED_APPS=[
@@ -80,6 +75,14 @@ def setup_django(db, apps):
             **{label: f"{label}.empty_migrations" for label in apps},
         },
     )
+
+
+def setup_django(db, apps):
+    """Configure Django for one benchmark and create its test database."""
+    import django
+    from django.conf import settings
+
+    settings.configure(**django_settings(db, apps))
     django.setup()
     from django.db import connection
 
@@ -103,6 +106,8 @@ def make_time_func(bench, db):
 
 
 def main():
+    import pyperf
+
     runner = pyperf.Runner(add_cmdline_args=add_cmdline_args)
     runner.argparser.add_argument("--db", choices=DATABASES, default="sqlite")
     runner.argparser.add_argument("--filter", action="append", default=[])

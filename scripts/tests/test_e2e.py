@@ -49,13 +49,11 @@ class ScenarioTests(unittest.TestCase):
             scenarios.mkdir()
             (scenarios / "__init__.py").write_text("")
             (scenarios / "broken.py").write_text("raise ValueError('oops')\n")
-            (scenarios / "good.py").write_text(
-                textwrap.dedent("""\
+            (scenarios / "good.py").write_text(textwrap.dedent("""\
                     from roundtrip import Scenario, Step
 
                     SCENARIOS = [Scenario("good", ("app",), [Step("one")])]
-                """)
-            )
+                """))
             here, modules = roundtrip.HERE, dict(sys.modules)
             roundtrip.HERE = Path(tmp)
             sys.path.insert(0, tmp)
@@ -70,9 +68,7 @@ class ScenarioTests(unittest.TestCase):
                 sys.modules.clear()
                 sys.modules.update(modules)
         self.assertEqual([s.name for s in loaded], ["broken (module)", "good"])
-        self.assertEqual(
-            loaded[0].error, "scenarios/broken.py: ValueError: oops"
-        )
+        self.assertEqual(loaded[0].error, "scenarios/broken.py: ValueError: oops")
 
     def test_vendor_of(self):
         roundtrip = load_roundtrip()

@@ -324,19 +324,17 @@ class Project:
         return self.migrate_step(index, step)
 
     def check_errors(self, step):
-            output = self.manage(
-                "check", "--database", "default", expect_failure=True
-            )
-            for error in step.errors:
-                if not re.search(
-                    rf"^{re.escape(step.model)}: .*\({re.escape(error)}\)",
-                    output,
-                    re.MULTILINE,
-                ):
-                    raise StepFailed(
-                        f"manage.py check didn't report {error} for "
-                        f"{step.model}:\n{textwrap.indent(output, '    ')}"
-                    )
+        output = self.manage("check", "--database", "default", expect_failure=True)
+        for error in step.errors:
+            if not re.search(
+                rf"^{re.escape(step.model)}: .*\({re.escape(error)}\)",
+                output,
+                re.MULTILINE,
+            ):
+                raise StepFailed(
+                    f"manage.py check didn't report {error} for "
+                    f"{step.model}:\n{textwrap.indent(output, '    ')}"
+                )
 
     def migrate_step(self, index, step):
         before = self.migration_files()

@@ -88,9 +88,7 @@ def schema(alias="default", tables=None, names=True):
                 }
                 if connection.vendor == "sqlite":
                     # SQLite keeps the declared type, spelled as written.
-                    description["type_code"] = (
-                        description["type_code"] or ""
-                    ).lower()
+                    description["type_code"] = (description["type_code"] or "").lower()
                 columns[column.name] = description
             constraints = entry["constraints"] = {}
             for name, constraint in introspection.get_constraints(

@@ -206,9 +206,7 @@ SCENARIOS = [
             ),
             Step(
                 "an aggregate with a filter, over the toppings' table",
-                models={
-                    "kitchen": pizza(AT_MOST.format(limit=6), AT_MOST_ONE_MEAT)
-                },
+                models={"kitchen": pizza(AT_MOST.format(limit=6), AT_MOST_ONE_MEAT)},
                 operations={"kitchen": ["AddConstraint(pizza.pizza_at_most_1_meat)"]},
                 check=check_filtered,
             ),
@@ -298,47 +296,35 @@ SCENARIOS = [
         steps=[
             Step(
                 "the condition reads a related field (models.E052)",
-                models={
-                    "kitchen": pizza(
-                        """
+                models={"kitchen": pizza("""
             models.AssertionConstraint(
                 condition=models.Q(toppings__vegan=True),
                 name="vegan_pizza",
             ),
-"""
-                    )
-                },
+""")},
                 errors=("models.E052",),
                 model="kitchen.Pizza",
             ),
             Step(
                 "an alias clashes with a field (models.E053)",
-                models={
-                    "kitchen": pizza(
-                        """
+                models={"kitchen": pizza("""
             models.AssertionConstraint(
                 alias={"published": models.Count("toppings")},
                 condition=models.Q(published__lte=5),
                 name="clash",
             ),
-"""
-                    )
-                },
+""")},
                 errors=("models.E053",),
                 model="kitchen.Pizza",
             ),
             Step(
                 "the condition names a missing field (models.E012)",
-                models={
-                    "kitchen": pizza(
-                        """
+                models={"kitchen": pizza("""
             models.AssertionConstraint(
                 condition=models.Q(nope=True),
                 name="typo",
             ),
-"""
-                    )
-                },
+""")},
                 errors=("models.E012",),
                 model="kitchen.Pizza",
             ),

@@ -124,8 +124,7 @@ SCENARIOS = [
             ),
             Step(
                 "the generated field becomes a regular one",
-                models={
-                    "shapes": """
+                models={"shapes": """
                         from django.db import models
                         from django.db.models import F
 
@@ -143,8 +142,7 @@ SCENARIOS = [
 
                             class Meta:
                                 ordering = ["w", "name"]
-                    """
-                },
+                    """},
                 operations={
                     "shapes": [
                         "AddField(rectangle.perimeter)",

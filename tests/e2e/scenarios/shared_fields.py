@@ -255,10 +255,9 @@ def check_set_null(ctx):
     order.delete()
 
 
-# Issue 22 (known bugs, expected to fail until fixed): a typo in the
-# shared_fields of a ManyToManyField raises at import instead of fields.E353;
-# on MariaDB, add() of the primary key of another tenant's product is silently
-# dropped (INSERT IGNORE) instead of raising IntegrityError.
+# A typo in the shared_fields of a ManyToManyField is fields.E353 (it raised
+# at import), and add() of the primary key of another tenant's product raises
+# IntegrityError, also on MariaDB (whose INSERT IGNORE dropped the row).
 PRODUCTS = """
 from django.db import models
 
@@ -401,10 +400,10 @@ SCENARIOS = [
         ],
     ),
     Scenario(
-        name="issue22_shared_m2m_typo_check",
+        name="shared_m2m_typo_check",
         description=(
-            "Issue 22 (known bug): ManyToManyField(shared_fields=['tenantt']) "
-            "must be fields.E353, not a crash at import"
+            "ManyToManyField(shared_fields=['tenantt']) is fields.E353, not a "
+            "crash at import"
         ),
         apps=("sales",),
         steps=[
@@ -417,10 +416,10 @@ SCENARIOS = [
         ],
     ),
     Scenario(
-        name="issue22_shared_m2m_add_pk",
+        name="shared_m2m_add_pk",
         description=(
-            "Issue 22 (known bug on MariaDB): add()/set() of another tenant's "
-            "primary key raises IntegrityError"
+            "add()/set() of another tenant's primary key raises IntegrityError "
+            "(on MariaDB too)"
         ),
         apps=("sales",),
         steps=[

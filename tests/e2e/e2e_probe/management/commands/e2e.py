@@ -15,7 +15,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-
 from e2e_probe.introspect import checksums, diff, schema, triggers
 
 
@@ -209,9 +208,7 @@ class Command(BaseCommand):
         for app_label, name in reversed(plan):
             previous = [
                 parent
-                for parent in executor.loader.graph.node_map[
-                    app_label, name
-                ].parents
+                for parent in executor.loader.graph.node_map[app_label, name].parents
                 if parent.key[0] == app_label
             ]
             target = previous[0].key[1] if previous else "zero"
@@ -269,4 +266,3 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The schemas of {left} and {right} differ:\n  " + "\n  ".join(problems)
             )
-
