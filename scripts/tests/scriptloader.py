@@ -1,10 +1,14 @@
-"""Import the project's scripts, which have no .py suffix, as modules."""
+"""Import the project's scripts, which have no .py suffix, as modules, and
+the queue tool's package (scripts/wishlist/)."""
 
 import importlib.machinery
 import importlib.util
+import sys
 from pathlib import Path
 
 SCRIPTS = Path(__file__).resolve().parent.parent
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
 
 
 def load_script(name):
