@@ -11,6 +11,8 @@
   docs     build the patched documentation (Sphinx HTML, warnings are errors)
   e2e      the round trips: projects driven through makemigrations/migrate
            by the built wheel, on a database (tests/e2e/)
+  coverage the lines the patches add that the runs measured with --coverage
+           (test, e2e) executed, combined over the databases
   verify   what CI runs: apply, the rehearsal on Django main, check, build,
            bench smoke, docs, the suites, the round trips
   rebase   import another Django release as base and rebase the queue on it
@@ -24,7 +26,7 @@ Standard library and git only. Run `scripts/queue COMMAND --help` for details.
 import argparse
 import sys
 
-from . import docs, e2e, lint, queue, rehearse, testing, verify, wheel
+from . import coverage, docs, e2e, lint, queue, rehearse, testing, verify, wheel
 from .config import DATABASES, SCRIPTS, QueueError
 from .envs import ensure_modern_python
 
@@ -100,7 +102,7 @@ def parser():
     p.add_argument(
         "--coverage",
         action="store_true",
-        help="measure and report coverage of the lines the patches add",
+        help="measure the run into .cache/coverage/ (see `scripts/queue coverage`)",
     )
     p.add_argument(
         "--labels",
@@ -127,6 +129,7 @@ def parser():
             verbose=args.verbose,
             venv_name=args.venv,
             wheel=args.wheel,
+            coverage=args.coverage,
         )[0],
     )
     p.add_argument(
@@ -140,6 +143,20 @@ def parser():
     p.add_argument("-v", "--verbose", action="store_true", help="print every command")
     p.add_argument("--wheel", help="install this wheel rather than build tree/'s HEAD")
     p.add_argument("--venv", help="use .cache/venv-e2e-VENV (parallel runs)")
+    p.add_argument(
+        "--coverage",
+        action="store_true",
+        help="measure the projects' processes (see `scripts/queue coverage`)",
+    )
+    p = command(
+        "coverage",
+        coverage.report,
+        "report the coverage of the added lines",
+        run_coverage,
+    )
+    p.add_argument(
+        "--erase", action="store_true", help="forget the measured data instead"
+    )
     p = command(
         "verify",
         verify.verify,
@@ -234,6 +251,13 @@ def parser():
         "options (--opt=value) are passed to tests/runtests.py with the labels."
     )
     return parser
+
+
+def run_coverage(args, extra):
+    if args.erase:
+        coverage.erase()
+        return 0
+    return coverage.report()[0]
 
 
 def run_rehearse(args, extra):

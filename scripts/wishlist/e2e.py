@@ -6,6 +6,7 @@ import re
 import sys
 from pathlib import Path
 
+from . import coverage as coverage_data
 from .config import DATABASES, E2E, SCRIPTS, say
 from .envs import venv
 from .proc import run, run_streaming
@@ -33,9 +34,21 @@ def e2e_environment(name="e2e", wheel=None):
     return python
 
 
-def e2e(dbs=None, k=None, keep=False, verbose=False, venv_name=None, wheel=None):
+def e2e(
+    dbs=None,
+    k=None,
+    keep=False,
+    verbose=False,
+    venv_name=None,
+    wheel=None,
+    coverage=False,
+):
     """Run the round trips (tests/e2e/) with the built wheel on databases."""
     # Return (exit code, {"run", "failed", "skipped"} over all databases).
+    # coverage: measure the projects' manage.py processes into
+    # .cache/coverage/data/e2e-<db>/ (the wheel's django/ maps onto tree/'s):
+    # coverage.py, installed in the venv, starts in every Python process when
+    # COVERAGE_PROCESS_START names an rcfile.
     python = e2e_environment(
         f"e2e-{venv_name}" if venv_name else "e2e",
         Path(wheel).resolve() if wheel else None,
@@ -63,9 +76,13 @@ def e2e(dbs=None, k=None, keep=False, verbose=False, venv_name=None, wheel=None)
             *(["--verbose"] if verbose else []),
             "--log",
         ]
-        returncode, tail = run_streaming(
-            command, env={**os.environ, "LC_ALL": "C.UTF-8"}
-        )
+        env = {**os.environ, "LC_ALL": "C.UTF-8"}
+        env.pop("COVERAGE_PROCESS_START", None)
+        if coverage:
+            env["COVERAGE_PROCESS_START"] = str(coverage_data.prepare(f"e2e-{db}"))
+        returncode, tail = run_streaming(command, env=env)
+        if coverage:
+            coverage_data.compact(f"e2e-{db}", python)
         code = code or returncode
         found = re.findall(r"(?m)^(\d+) passed, (\d+) failed, (\d+) skipped$", tail)
         if not found:

@@ -2,20 +2,19 @@
 tree) on a database, as an unprivileged user when run as root; coverage of
 the lines the patches add."""
 
-import json
 import os
 import pwd
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from . import coverage as coverage_data
 from .config import CACHE, DATABASES, DB_LABELS, SCRIPTS, TREE, say
 from .envs import venv
-from .proc import git, run, run_streaming
+from .proc import run, run_streaming
 from .queue import require_tree
 
 
@@ -97,6 +96,11 @@ def as_account(account, args, env):
     ], env
 
 
+def tests_python():
+    """The Python of the suite's venv, with tree/ installed in it (editable)."""
+    return venv("tests", [SCRIPTS / "requirements" / "tests.txt"], editable=str(TREE))
+
+
 def run_tests(db, labels="all", extra=(), coverage=False, checkout=None):
     """Run tests/runtests.py from tree/ on a database."""
     # labels="db" adds DB_LABELS to `extra` (runtests.py's arguments). Return
@@ -104,7 +108,7 @@ def run_tests(db, labels="all", extra=(), coverage=False, checkout=None):
     # checkout's suite (the rehearsal tree), first on PYTHONPATH before the
     # venv's editable tree/.
     require_tree()
-    python = venv("tests", [SCRIPTS / "requirements" / "tests.txt"], editable=str(TREE))
+    python = tests_python()
     checkout = Path(checkout) if checkout else TREE
     other = checkout != TREE
     account = test_account(python, checkout)
@@ -134,10 +138,9 @@ def run_tests(db, labels="all", extra=(), coverage=False, checkout=None):
     env.pop("RUNTESTS_DIR", None)
     command = [str(python)]
     if coverage:
-        # tests/.coveragerc writes to tests/.coverages/ (runtests.py sets
-        # RUNTESTS_DIR for the worker processes).
-        shutil.rmtree(tests_dir / ".coverages", ignore_errors=True)
-        command += ["-m", "coverage", "run", "--rcfile", str(tests_dir / ".coveragerc")]
+        # Into .cache/coverage/data/<db>/, for `scripts/queue coverage`.
+        rcfile = coverage_data.prepare(db, account)
+        command += ["-m", "coverage", "run", "--rcfile", str(rcfile)]
     command += ["runtests.py", f"--settings={module}", *extra]
     if labels == "db":
         command += DB_LABELS
@@ -146,10 +149,7 @@ def run_tests(db, labels="all", extra=(), coverage=False, checkout=None):
     started = time.monotonic()
     returncode, tail = run_streaming(command, cwd=tests_dir, env=env)
     say(f"queue: {db} tests took {time.monotonic() - started:.0f} s")
-    counts = test_counts(tail)
-    if coverage:
-        coverage_report(python)
-    return returncode, counts
+    return returncode, test_counts(tail)
 
 
 def test_counts(output):
@@ -166,88 +166,3 @@ def test_counts(output):
         elif key in ("skipped", "expected failures"):
             counts["skipped"] += int(value)
     return counts
-
-
-# Coverage ---------------------------------------------------------------------
-
-
-def added_lines():
-    """Map each file under django/ to the line numbers the queue adds."""
-    diff = git(
-        "diff", "--unified=0", "--no-renames", "base..HEAD", "--", "django"
-    ).stdout
-    lines, current = {}, None
-    for line in diff.splitlines():
-        if line.startswith("+++ "):
-            current = line[6:] if line != "+++ /dev/null" else None
-            if current:
-                lines.setdefault(current, set())
-        elif line.startswith("@@") and current:
-            match = re.search(r"\+(\d+)(?:,(\d+))?", line)
-            start, count = int(match[1]), int(match[2] or 1)
-            lines[current].update(range(start, start + count))
-    return lines
-
-
-def coverage_report(python):
-    """Report coverage of the lines the patches add to django/."""
-    tests_dir = TREE / "tests"
-    data_dir = tests_dir / ".coverages"
-    rcfile = tests_dir / ".coveragerc"
-    env = {**os.environ, "RUNTESTS_DIR": str(tests_dir)}
-    run(
-        [python, "-m", "coverage", "combine", "--quiet", "--rcfile", rcfile],
-        cwd=TREE / "tests",
-        env=env,
-        check=False,
-    )
-    report = data_dir / "coverage.json"
-    run(
-        [python, "-m", "coverage", "json", "--quiet", "--rcfile", rcfile, "-o", report],
-        cwd=TREE / "tests",
-        env=env,
-        check=False,
-    )
-    if not report.exists():
-        say("queue: no coverage data was collected")
-        return
-    files = json.loads(report.read_text())["files"]
-    by_path = {}
-    for path, info in files.items():
-        path = os.path.realpath(path)
-        by_path[os.path.relpath(path, TREE)] = info
-    total_added = total_covered = 0
-    say("\nCoverage of the lines the patches add (executable lines only):")
-    for path, added in sorted(added_lines().items()):
-        info = by_path.get(path)
-        if not info:
-            continue
-        executable = set(info["executed_lines"]) | set(info["missing_lines"])
-        ours = added & executable
-        if not ours:
-            continue
-        covered = ours & set(info["executed_lines"])
-        missing = sorted(ours - covered)
-        total_added += len(ours)
-        total_covered += len(covered)
-        say(
-            f"  {path}: {len(covered)}/{len(ours)}"
-            + (f" (missing {compress(missing)})" if missing else "")
-        )
-    percent = 100 * total_covered / total_added if total_added else 100
-    say(f"  total: {total_covered}/{total_added} added lines covered ({percent:.1f}%)")
-    shutil.rmtree(data_dir, ignore_errors=True)
-
-
-def compress(numbers):
-    """[1, 2, 3, 7] -> '1-3, 7'."""
-    ranges, start, previous = [], None, None
-    for number in numbers + [None]:
-        if start is None:
-            start = previous = number
-        elif number == previous + 1:
-            previous = number
-        else:
-            ranges.append(f"{start}-{previous}" if previous != start else f"{start}")
-            start = previous = number
-    return ", ".join(ranges)

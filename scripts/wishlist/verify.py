@@ -3,6 +3,7 @@
 import sys
 import time
 
+from . import coverage
 from .config import DATABASES, SCRIPTS, say
 from .docs import docs
 from .e2e import e2e
@@ -37,6 +38,9 @@ def verify(force=False, parallel="2", skip=(), strict=False):
         ),
         ("docs", lambda: docs()),
     ]
+    # The suites and the round trips are measured (line coverage, by
+    # sys.monitoring: little cost), and the last step reports the coverage of
+    # the lines the patches add, combined over them all.
     steps.append(("e2e", lambda: verify_e2e(totals)))
     for db, labels in (
         ("sqlite", "all"),
@@ -50,6 +54,7 @@ def verify(force=False, parallel="2", skip=(), strict=False):
                 lambda db=db, labels=labels: verify_tests(db, labels, parallel, totals),
             )
         )
+    steps.append(("coverage of the added lines", lambda: coverage_step()))
     totals = {"run": 0, "failed": 0, "skipped": 0}
     timings = []
     for name, step in steps:
@@ -95,7 +100,9 @@ def verify(force=False, parallel="2", skip=(), strict=False):
 
 
 def verify_tests(db, labels, parallel, totals):
-    code, counts = run_tests(db, labels, ["--noinput", "--parallel", str(parallel)])
+    code, counts = run_tests(
+        db, labels, ["--noinput", "--parallel", str(parallel)], coverage=True
+    )
     if counts is None:
         say(f"queue: the {db} run printed no test counts")
         return code or 1
@@ -105,10 +112,16 @@ def verify_tests(db, labels, parallel, totals):
 
 
 def verify_e2e(totals):
-    code, counts = e2e(dbs=list(DATABASES))
+    code, counts = e2e(dbs=list(DATABASES), coverage=True)
     for key in totals:
         totals[key] += counts[key]
     return code
+
+
+def coverage_step():
+    """Report the combined coverage; only a failure to report fails."""
+    code, note = coverage.report()
+    return (code or 0), note
 
 
 def run_tool_tests():
