@@ -8,7 +8,8 @@ The queue itself (what a newcomer reads first):
 The harness around it (CI and local checks):
   lint      check: commit form, tests+docs per patch, Django's linters
   wheel     build: the wheel of tree/'s HEAD and its smoke test
-  testing   test: Django's suite as an unprivileged user, coverage
+  testing   test: Django's suite as an unprivileged user
+  coverage  coverage: the added lines executed, combined over the runs
   docs      docs: Sphinx build, warnings compared with pristine docs
   e2e       e2e: the round trips of tests/e2e/ with the built wheel
   verify    verify: every step CI runs, with a summary

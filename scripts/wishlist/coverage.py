@@ -5,8 +5,9 @@ combined over the runs on every database and the round trips.
 their run into .cache/coverage/data/<run>/ (a run: a database, or
 e2e-<database>), and `scripts/queue coverage` combines every run measured on
 tree/'s HEAD into one report of the added lines: per file, covered/added and
-the missing lines, and a total. Data measured on another HEAD is discarded,
-since its line numbers are another tree's.
+the missing lines, and a total. Data measured on another django/ is discarded,
+since its line numbers are another tree's (a change of the tests alone keeps
+it).
 
 The report is kept under .cache/coverage/: added-lines.txt (as printed),
 added-lines.json (per file: added, covered, missing lines; per run: the
@@ -36,14 +37,16 @@ TARGET = 95.0
 
 
 def tree_head():
-    return git("rev-parse", "HEAD").stdout.strip()
+    """The git tree of tree/'s committed django/: what the line numbers of
+    the data belong to (a commit that changes only tests keeps it)."""
+    return git("rev-parse", "HEAD:django").stdout.strip()
 
 
 def prepare(name, account=None):
     """Return the rcfile that measures a run into DATA/<name>/.
 
     The run's earlier data is erased; so is the data of every run if it was
-    measured on another HEAD of tree/. account (a pwd entry) is the user the
+    measured on another django/ of tree/'s HEAD. account (a pwd entry) is the user the
     run's processes write the data as.
     """
     head = tree_head()
@@ -175,13 +178,13 @@ def report(python=None, html=True):
         python = tests_python()
     head_file = DATA / "HEAD"
     if not head_file.exists() or head_file.read_text().strip() != tree_head():
-        say("queue: no coverage data measured on tree/'s HEAD")
+        say("queue: no coverage data measured on the django/ of tree/'s HEAD")
         return 1, "no data"
     runs = sorted(
         path.name for path in DATA.iterdir() if path.is_dir() and _data_files(path)
     )
     if not runs:
-        say("queue: no coverage data measured on tree/'s HEAD")
+        say("queue: no coverage data measured on the django/ of tree/'s HEAD")
         return 1, "no data"
     added = added_lines()
     per_run = {}
@@ -203,7 +206,8 @@ def report(python=None, html=True):
     percent = 100 * total_covered / total_added if total_added else 100.0
     lines = [
         f"Coverage of the lines the patches add to django/ (executable lines), "
-        f"combined over: {', '.join(runs)}; tree/ at {tree_head()[:12]}",
+        f"combined over: {', '.join(runs)}; django/ of tree/ at tree "
+        f"{tree_head()[:12]}",
         "",
     ]
     for name, summary in per_run.items():
@@ -232,7 +236,7 @@ def report(python=None, html=True):
     REPORT_JSON.write_text(
         json.dumps(
             {
-                "head": tree_head(),
+                "django_tree": tree_head(),
                 "runs": {
                     name: sum(len(covered) for _, covered in summary.values())
                     for name, summary in per_run.items()
