@@ -288,6 +288,21 @@ class InstructionTests(unittest.TestCase):
         self.assertTrue(self.bench.sampled("bulk_create_1000", 1, 0, 4))
         self.assertTrue(self.bench.sampled("django.setup()", 2, 1, 8))
 
+    def test_more_samples(self):
+        args = type("Args", (), {"seeds": [1, 2], "layouts": 3, "smoke": False})()
+        args.setup = True
+        plan = self.bench.instruction_plan(args, ["create", "model_init"])
+        pairs = {(seed, layout): benches for seed, layout, _, benches, _ in plan}
+        # model_init runs over twice the seeds, the others over the seeds.
+        self.assertEqual(len(pairs), 2 * 2 * 3)
+        self.assertEqual(pairs[1, 0], [("create", 15), ("model_init", 2)])
+        self.assertEqual(pairs[3, 2], [("model_init", 2)])
+        self.assertEqual({seed for seed, _ in pairs}, {1, 2, 3, 4})
+        self.assertFalse(any(setup for seed, _, _, _, setup in plan if seed > 2))
+        args.smoke = True
+        plan = self.bench.instruction_plan(args, ["model_init"])
+        self.assertEqual(len(plan), 2 * 3 * 2)
+
     def test_sides_and_layouts(self):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)

@@ -380,12 +380,13 @@ class Foo(models.Model):
     item = models.ForeignKey(OrderLineItem, on_delete=models.CASCADE)
 """
 
-# The topic's second Foo, verbatim: its from_fields don't follow the order of
-# the primary key's fields (product_id, order_id), and product_id is an
-# IntegerField where Product's key is a BigAutoField (DEFAULT_AUTO_FIELD), so
-# the system check framework rejects it (fields.E352). This is a mistake of
-# the docs, reported; FOO_FROM_FIELDS is the example corrected.
-FOO_FROM_FIELDS_DOCS = """
+# The topic's second Foo as the docs first showed it: its from_fields don't
+# follow the order of the primary key's fields (product_id, order_id), and
+# product_id is an IntegerField where Product's key is a BigAutoField
+# (DEFAULT_AUTO_FIELD), so the system check framework rejects it
+# (fields.E352). The docs now show FOO_FROM_FIELDS, the example corrected;
+# the mistake stays here as bad input a user can make.
+FOO_FROM_FIELDS_MISTAKEN = """
 
 class Foo(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE)
@@ -791,8 +792,8 @@ SCENARIOS = [
         steps=[
             # A bad-input step leaves its models in place: it comes first.
             Step(
-                "the topic's second Foo, verbatim: from_fields in the wrong order",
-                models={"shop": LINE_ITEMS + FOO_FROM_FIELDS_DOCS},
+                "Foo with from_fields in the wrong order and of the wrong type",
+                models={"shop": LINE_ITEMS + FOO_FROM_FIELDS_MISTAKEN},
                 errors=("fields.E352",),
                 model="shop.Foo.item",
             ),
