@@ -37,8 +37,8 @@ TARGET = 95.0
 
 
 def tree_head():
-    """The git tree of tree/'s committed django/: what the line numbers of
-    the data belong to (a commit that changes only tests keeps it)."""
+    """The git tree of the committed django/ of tree/: what the line numbers
+    of the data belong to (a commit that changes only tests keeps it)."""
     return git("rev-parse", "HEAD:django").stdout.strip()
 
 
@@ -46,10 +46,15 @@ def prepare(name, account=None):
     """Return the rcfile that measures a run into DATA/<name>/.
 
     The run's earlier data is erased; so is the data of every run if it was
-    measured on another django/ of tree/'s HEAD. account (a pwd entry) is the user the
-    run's processes write the data as.
+    measured on another django/ (see tree_head()). account (a pwd entry) is
+    the user the run's processes write the data as.
     """
     head = tree_head()
+    if git("status", "--porcelain", "--", "django").stdout.strip():
+        say(
+            "queue: warning: tree/django has uncommitted changes; the report "
+            "counts the lines of its HEAD"
+        )
     head_file = DATA / "HEAD"
     if not head_file.exists() or head_file.read_text().strip() != head:
         shutil.rmtree(DATA, ignore_errors=True)
