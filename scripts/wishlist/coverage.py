@@ -22,9 +22,9 @@ import json
 import os
 import re
 import shutil
-import sys
 
 from .config import CACHE, TREE, say
+from .envs import tests_python
 from .proc import git, run
 
 COVERAGE = CACHE / "coverage"
@@ -178,8 +178,6 @@ def report(python=None, html=True):
     Return (exit code, note): 1 if nothing was measured.
     """
     if python is None:
-        from .testing import tests_python
-
         python = tests_python()
     head_file = DATA / "HEAD"
     if not head_file.exists() or head_file.read_text().strip() != tree_head():
@@ -291,7 +289,3 @@ def compress(numbers):
             ranges.append(f"{start}-{previous}" if previous != start else f"{start}")
             start = previous = number
     return ", ".join(ranges)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(report()[0])

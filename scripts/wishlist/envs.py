@@ -9,7 +9,7 @@ import sys
 import tarfile
 from pathlib import Path
 
-from .config import CACHE, ROOT, SCRIPTS, QueueError, read_config, say
+from .config import CACHE, ROOT, SCRIPTS, TREE, QueueError, read_config, say
 from .proc import run
 
 
@@ -88,3 +88,8 @@ def venv(name, requirements=(), editable=None):
         run([python, "-m", "pip", "install", "-q", "--no-deps", "-e", editable])
     marker.write_text(inputs)
     return python
+
+
+def tests_python():
+    """The Python of the suite's venv, with tree/ installed in it (editable)."""
+    return venv("tests", [SCRIPTS / "requirements" / "tests.txt"], editable=str(TREE))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import coverage as coverage_data
 from .config import CACHE, DATABASES, DB_LABELS, SCRIPTS, TREE, say
-from .envs import venv
+from .envs import tests_python
 from .proc import run, run_streaming
 from .queue import require_tree
 
@@ -94,11 +94,6 @@ def as_account(account, args, env):
         "--",
         *args,
     ], env
-
-
-def tests_python():
-    """The Python of the suite's venv, with tree/ installed in it (editable)."""
-    return venv("tests", [SCRIPTS / "requirements" / "tests.txt"], editable=str(TREE))
 
 
 def run_tests(db, labels="all", extra=(), coverage=False, checkout=None):
