@@ -328,6 +328,18 @@ SCENARIOS = [
                 errors=("models.E012",),
                 model="kitchen.Pizza",
             ),
+            Step(
+                "an aggregate of alias names a missing field (models.E051)",
+                models={"kitchen": pizza("""
+            models.AssertionConstraint(
+                alias={"topping_count": models.Count("topings")},
+                condition=models.Q(topping_count__lte=5),
+                name="typo",
+            ),
+""")},
+                errors=("models.E051",),
+                model="kitchen.Pizza",
+            ),
         ],
     ),
 ]
