@@ -181,6 +181,65 @@ def check_enforced(ctx):
         pizza.toppings.add(models.Topping.objects.get(name="t6"))
 
 
+CATEGORY = """
+from django.db import models
+
+
+class Category(models.Model):
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, related_name="children"
+    )
+    needs_children = models.BooleanField(default=False)
+    # A database default: PostgreSQL creates the table with parameters.
+    rank = models.IntegerField(db_default=0)
+
+    class Meta:
+        constraints = [
+{constraints}
+        ]
+"""
+
+HAS_CHILDREN = """
+            models.AssertionConstraint(
+                alias={"child_count": models.Count("children")},
+                condition=(
+                    models.Q(needs_children=False) | models.Q(child_count__gte=1)
+                ),
+                name="category_has_children",
+            ),
+"""
+
+
+def check_categories(ctx):
+    from django.db import IntegrityError
+
+    models = ctx.models("catalog")
+    parent = models.Category.objects.create()
+    child = models.Category.objects.create(parent=parent)
+    models.Category.objects.filter(pk=parent.pk).update(needs_children=True)
+    # The category's own table holds the related rows: deleting its last
+    # child, or moving it to another category, is checked.
+    with ctx.raises(IntegrityError, match="category_has_children"):
+        # Not child.delete(): it sets child.pk to None before PostgreSQL's
+        # deferred check fails at the commit.
+        models.Category.objects.filter(pk=child.pk).delete()
+    other = models.Category.objects.create()
+    with ctx.raises(IntegrityError, match="category_has_children"):
+        models.Category.objects.filter(pk=child.pk).update(parent=other)
+    with ctx.raises(IntegrityError, match="category_has_children"):
+        models.Category.objects.create(needs_children=True)
+    assert models.Category.objects.get(pk=parent.pk).rank == 0
+    assert ctx.triggers(models.Category._meta.db_table), ctx.triggers()
+
+
+def check_categories_free(ctx):
+    models = ctx.models("catalog")
+    assert not ctx.triggers(), ctx.triggers()
+    # Allowed now, but it would keep the assertion from being created again
+    # when the migration is unapplied.
+    models.Category.objects.create(needs_children=True).delete()
+
+
 SCENARIOS = [
     Scenario(
         name="assertion_many_to_many",
@@ -253,6 +312,27 @@ SCENARIOS = [
                     ]
                 },
                 check=check_credit_renamed,
+            ),
+        ],
+    ),
+    Scenario(
+        name="assertion_self_referential",
+        description="an assertion over the children of a ForeignKey to self",
+        apps=("catalog",),
+        steps=[
+            Step(
+                "categories that need children have some",
+                models={"catalog": CATEGORY.format(constraints=HAS_CHILDREN)},
+                operations={"catalog": ["CreateModel(Category)"]},
+                check=check_categories,
+            ),
+            Step(
+                "the assertion is removed",
+                models={"catalog": CATEGORY.format(constraints="")},
+                operations={
+                    "catalog": ["RemoveConstraint(category.category_has_children)"]
+                },
+                check=check_categories_free,
             ),
         ],
     ),
