@@ -623,6 +623,25 @@ CHECK_STEPS = [
         model="checks.Order.customer",
     ),
     Step(
+        "fields.E356: a nullable foreign key whose from_fields can't be null",
+        models=bad_order(
+            "ref = models.IntegerField()\n"
+            "    customer = models.ForeignKey(Customer, models.CASCADE, null=True, "
+            'from_fields=["tenant", "ref"])'
+        ),
+        errors=("fields.E356",),
+        model="checks.Order.customer",
+    ),
+    Step(
+        "fields.E355: shared_fields on a foreign key to a composite primary key",
+        models=bad_order(
+            "customer = models.ForeignKey(Customer, models.CASCADE, "
+            'shared_fields=["tenant"])'
+        ),
+        errors=("fields.E355",),
+        model="checks.Order.customer",
+    ),
+    Step(
         "fields.E347: a many-to-many relation to a composite primary key",
         models=bad_order("customers = models.ManyToManyField(Customer)"),
         errors=("fields.E347",),
@@ -706,6 +725,117 @@ def check_to_unique_together(ctx):
     assert order.tenant == acme
     with ctx.raises(IntegrityError):
         m.Order.objects.create(tenant=globex, customer_id=alice.pk)
+
+
+# A nullable foreign key stored in the tenant and customer_id fields: setting
+# it to None, in every way, leaves the tenant, which can't be null, unchanged.
+NULLABLE_ORDER = """
+from django.db import models
+
+
+class Tenant(models.Model):
+    name = models.CharField(max_length=20)
+
+
+class Customer(models.Model):
+    pk = models.CompositePrimaryKey("tenant_id", "id")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+    id = models.IntegerField()
+
+
+class Order(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+    customer_id = models.IntegerField(null=True)
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        null=True,
+        from_fields=["tenant", "customer_id"],
+    )
+    number = models.IntegerField(default=0)
+"""
+
+
+def check_nullable_order(ctx):
+    m = ctx.models("crm")
+    acme = m.Tenant.objects.create(name="acme")
+    alice = m.Customer.objects.create(tenant=acme, id=1)
+    bob = m.Customer.objects.create(tenant=acme, id=2)
+    order = m.Order.objects.create(customer=alice, number=1)
+    order.customer = None
+    assert (order.tenant_id, order.customer_id) == (acme.pk, None)
+    order.save()
+    order.refresh_from_db()
+    assert (order.tenant_id, order.customer) == (acme.pk, None)
+    others = [m.Order.objects.create(customer=bob, number=n) for n in (2, 3)]
+    bob.order_set.remove(others[0])
+    bob.order_set.clear(bulk=False)
+    assert not bob.order_set.exists()
+    m.Order.objects.filter(number=1).update(customer=alice)
+    m.Order.objects.update(customer=None)
+    assert set(m.Order.objects.values_list("tenant", "customer_id")) == {
+        (acme.pk, None)
+    }
+    others[0].customer = None
+    others[1].customer = bob
+    m.Order.objects.bulk_update(others, ["customer"])
+    assert list(bob.order_set.values_list("number", flat=True)) == [3]
+    # The rows are kept for the round trip's data checks.
+
+
+# A foreign key stored in a single field that has an index of its own: the
+# foreign key created the same index again, and migrate failed with "index
+# ... already exists" (reported); removing the foreign key keeps the index.
+SINGLE_FROM_FIELD = """
+from django.db import models
+
+
+class Event(models.Model):
+    name = models.CharField(max_length=20)
+
+
+class Ticket(models.Model):
+    event_ref = models.BigIntegerField(db_index=True)
+{event}
+"""
+
+TICKET_EVENT = """
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        from_fields=["event_ref"],
+        to_fields=["id"],
+    )
+"""
+
+
+def event_ref_indexes(ctx):
+    return [
+        name
+        for name, details in ctx.constraints("events_ticket").items()
+        if details["index"]
+        and not details["unique"]
+        and details["columns"] == ["event_ref"]
+    ]
+
+
+def check_single_from_field(ctx):
+    from django.db import IntegrityError
+
+    assert len(event_ref_indexes(ctx)) == 1, ctx.constraints("events_ticket")
+    assert_foreign_key(ctx, "events_ticket", ["event_ref"], ["events_event", "id"])
+    m = ctx.models("events")
+    event = m.Event.objects.create(name="launch")
+    ticket = m.Ticket.objects.create(event=event)
+    assert ticket.event_ref == event.pk
+    assert list(event.ticket_set.all()) == [ticket]
+    with ctx.raises(IntegrityError):
+        m.Ticket.objects.create(event_ref=event.pk + 100)
+
+
+def check_single_from_field_removed(ctx):
+    assert len(event_ref_indexes(ctx)) == 1, ctx.constraints("events_ticket")
+    assert_no_foreign_key(ctx, "events_ticket", ["event_ref"])
 
 
 SCENARIOS = [
@@ -849,7 +979,9 @@ SCENARIOS = [
     ),
     Scenario(
         name="composite_fk_checks",
-        description="Bad input: fields.E320/E322/E347/E349-E352 name the field",
+        description=(
+            "Bad input: fields.E320/E322/E347/E349-E352/E355/E356 name the field"
+        ),
         apps=("checks",),
         steps=CHECK_STEPS,
     ),
@@ -881,6 +1013,43 @@ SCENARIOS = [
                 "Tenant, Customer and Order created together",
                 models={"crm": TO_UNIQUE_TOGETHER},
                 check=check_to_unique_together,
+            ),
+        ],
+    ),
+    Scenario(
+        name="composite_fk_nullable_shared_tenant",
+        description=(
+            "A nullable foreign key to a CompositePrimaryKey set to None "
+            "(assignment, remove(), clear(), update(), bulk_update()) keeps the "
+            "tenant"
+        ),
+        apps=("crm",),
+        steps=[
+            Step(
+                "Order.customer, nullable, stored in tenant and customer_id",
+                models={"crm": NULLABLE_ORDER},
+                check=check_nullable_order,
+            ),
+        ],
+    ),
+    Scenario(
+        name="composite_fk_single_from_field",
+        description=(
+            "A ForeignKey stored in a single indexed field: one index, kept "
+            "when the foreign key is removed"
+        ),
+        apps=("events",),
+        steps=[
+            Step(
+                "Ticket.event stored in event_ref, which has db_index=True",
+                models={"events": SINGLE_FROM_FIELD.format(event=TICKET_EVENT)},
+                check=check_single_from_field,
+            ),
+            Step(
+                "Ticket.event removed",
+                models={"events": SINGLE_FROM_FIELD.format(event="")},
+                operations={"events": ["RemoveField(ticket.event)"]},
+                check=check_single_from_field_removed,
             ),
         ],
     ),
