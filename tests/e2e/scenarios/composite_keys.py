@@ -605,9 +605,9 @@ CHECK_STEPS = [
         model="checks.Order.customer",
     ),
     Step(
-        "fields.E320: SET_NULL with a from_field that can't be null",
+        "fields.E320: DB_SET_NULL with a from_field that can't be null",
         models=bad_order(
-            "customer = models.ForeignKey(Customer, models.SET_NULL, null=True, "
+            "customer = models.ForeignKey(Customer, models.DB_SET_NULL, null=True, "
             'from_fields=["tenant", "customer_id"])'
         ),
         errors=("fields.E320",),
