@@ -848,6 +848,104 @@ def check_single_from_field_removed(ctx):
     assert_no_foreign_key(ctx, "events_ticket", ["event_ref"])
 
 
+# unique_together, an index, and a unique constraint that name a foreign key
+# stored in tenant and customer_id (models.E049 rejected them).
+VISITS = """
+from django.db import models
+
+
+class Tenant(models.Model):
+    name = models.CharField(max_length=20)
+
+
+class Customer(models.Model):
+    pk = models.CompositePrimaryKey("tenant_id", "id")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+    id = models.IntegerField()
+
+
+class Visit(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
+    customer_id = models.IntegerField()
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, from_fields=["tenant", "customer_id"]
+    )
+    day = models.IntegerField()
+    room = models.IntegerField()
+{meta}
+"""
+
+VISITS_META = """
+    class Meta:
+        unique_together = [("customer", "day")]
+        indexes = [models.Index(fields=["customer", "-room"], name="visit_room_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "customer"], name="visit_room_customer_uniq"
+            ),
+        ]
+"""
+
+
+def visit_unique_columns(ctx):
+    return [
+        details["columns"]
+        for details in ctx.constraints("crm_visit").values()
+        if details["unique"] and not details["primary_key"]
+    ]
+
+
+def check_visits(ctx):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    unique = visit_unique_columns(ctx)
+    assert ["tenant_id", "customer_id", "day"] in unique, unique
+    assert ["room", "tenant_id", "customer_id"] in unique, unique
+    index = ctx.constraints("crm_visit")["visit_room_idx"]
+    assert index["columns"] == ["tenant_id", "customer_id", "room"], index
+    assert_foreign_key(
+        ctx,
+        "crm_visit",
+        ["tenant_id", "customer_id"],
+        ["crm_customer", "tenant_id", "id"],
+    )
+    m = ctx.models("crm")
+    acme = m.Tenant.objects.create(name="acme")
+    alice = m.Customer.objects.create(tenant=acme, id=1)
+    bob = m.Customer.objects.create(tenant=acme, id=2)
+    m.Visit.objects.create(customer=alice, day=1, room=1)
+    m.Visit.objects.create(customer=bob, day=1, room=2)
+    with ctx.raises(IntegrityError):
+        m.Visit.objects.create(customer=alice, day=1, room=3)
+    with ctx.raises(IntegrityError):
+        m.Visit.objects.create(customer=alice, day=2, room=1)
+    try:
+        m.Visit(customer=alice, day=1, room=3).full_clean()
+    except ValidationError as e:
+        assert "customer and day already exists" in str(e).lower(), e
+    else:
+        raise AssertionError("full_clean() accepted a duplicate visit")
+
+
+def check_visits_without_constraints(ctx):
+    unique = visit_unique_columns(ctx)
+    assert ["tenant_id", "customer_id", "day"] not in unique, unique
+    assert "visit_room_idx" not in ctx.constraints("crm_visit")
+    assert_foreign_key(
+        ctx,
+        "crm_visit",
+        ["tenant_id", "customer_id"],
+        ["crm_customer", "tenant_id", "id"],
+    )
+    m = ctx.models("crm")
+    alice = m.Customer.objects.get(id=1)
+    duplicate = m.Visit.objects.create(customer=alice, day=1, room=1)
+    assert m.Visit.objects.filter(customer=alice).count() == 2
+    # Unapplying the migration adds the constraints again.
+    duplicate.delete()
+
+
 SCENARIOS = [
     Scenario(
         name="composite_fk_customer",
@@ -1060,6 +1158,33 @@ SCENARIOS = [
                 models={"events": SINGLE_FROM_FIELD.format(event="")},
                 operations={"events": ["RemoveField(ticket.event)"]},
                 check=check_single_from_field_removed,
+            ),
+        ],
+    ),
+    Scenario(
+        name="composite_fk_constraints",
+        description=(
+            "unique_together, Meta.indexes and a UniqueConstraint naming a "
+            "foreign key stored in tenant and customer_id, added and removed"
+        ),
+        apps=("crm",),
+        steps=[
+            Step(
+                "Visit with constraints and an index over its customer key",
+                models={"crm": VISITS.format(meta=VISITS_META)},
+                check=check_visits,
+            ),
+            Step(
+                "the constraints and the index removed",
+                models={"crm": VISITS.format(meta="")},
+                operations={
+                    "crm": [
+                        "RemoveConstraint(visit.visit_room_customer_uniq)",
+                        "RemoveIndex(visit.visit_room_idx)",
+                        "AlterUniqueTogether(visit)",
+                    ]
+                },
+                check=check_visits_without_constraints,
             ),
         ],
     ),
