@@ -1168,6 +1168,12 @@ SCENARIOS = [
             "foreign key stored in tenant and customer_id, added and removed"
         ),
         apps=("crm",),
+        # On MariaDB, dropping the unique_together that starts with the
+        # foreign key first creates an index for its constraint, as Django
+        # does for any foreign key (_create_missing_fk_index()), where the
+        # squashed migration leaves the constraint's own index: the schemas
+        # differ by the name of that index.
+        squash=False,
         steps=[
             Step(
                 "Visit with constraints and an index over its customer key",
