@@ -729,19 +729,7 @@ def check_to_unique_together(ctx):
 
 # A nullable foreign key stored in the tenant and customer_id fields: setting
 # it to None, in every way, leaves the tenant, which can't be null, unchanged.
-NULLABLE_ORDER = """
-from django.db import models
-
-
-class Tenant(models.Model):
-    name = models.CharField(max_length=20)
-
-
-class Customer(models.Model):
-    pk = models.CompositePrimaryKey("tenant_id", "id")
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
-    id = models.IntegerField()
-
+NULLABLE_ORDER = TENANT_CUSTOMER + """
 
 class Order(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
@@ -850,19 +838,7 @@ def check_single_from_field_removed(ctx):
 
 # unique_together, an index, and a unique constraint that name a foreign key
 # stored in tenant and customer_id (models.E049 rejected them).
-VISITS = """
-from django.db import models
-
-
-class Tenant(models.Model):
-    name = models.CharField(max_length=20)
-
-
-class Customer(models.Model):
-    pk = models.CompositePrimaryKey("tenant_id", "id")
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
-    id = models.IntegerField()
-
+VISITS = TENANT_CUSTOMER + """
 
 class Visit(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE)
